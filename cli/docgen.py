@@ -8,8 +8,8 @@ from what this module produces; ``pytest --update-goldens`` rewrites those secti
 from __future__ import annotations
 
 import re
+from typing import Any
 
-import click
 import typer
 
 from catalog.scanners import COMMON_KEYS, REGISTRY
@@ -22,8 +22,10 @@ def command_reference(app: typer.Typer) -> str:
     root = typer.main.get_command(app)
     parts: list[str] = []
 
-    def visit(command: click.Command, path: list[str]) -> None:
-        with click.Context(command, info_name=" ".join(path), terminal_width=100, max_content_width=100) as ctx:
+    def visit(command: Any, path: list[str]) -> None:
+        # Typer may vendor its own click, so the context class comes from the command itself
+        with command.context_class(command, info_name=" ".join(path), terminal_width=100,
+                                   max_content_width=100) as ctx:
             text = command.get_help(ctx)
         title = "`" + " ".join(path) + "`"
         parts.append(f"### {title}\n\n```text\n{text.rstrip()}\n```\n")
