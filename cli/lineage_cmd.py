@@ -14,11 +14,20 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from cli import console as out
+from cli.common import (
+    ConfigOption,
+    config_named_explicitly,
+    config_path,
+    exit_with,
+    finish_report,
+    load_config_or_exit,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from catalog.config import Config
@@ -55,11 +64,6 @@ class ImpactFormat(str, Enum):
     json = "json"
 
 
-ConfigOption = Annotated[
-    Optional[Path],
-    typer.Option("--config", "-c", help="catalog.yaml to use (default: the one given before the command, "
-                                        "else ./catalog.yaml).", show_default=False),
-]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Exit 1 when any statement could not be parsed "
                                                              "or any source reported an error.")]
 DepthOption = Annotated[Optional[int], typer.Option("--depth", "-d", min=0, help="Follow at most N hops "
@@ -67,21 +71,11 @@ DepthOption = Annotated[Optional[int], typer.Option("--depth", "-d", min=0, help
 
 
 # ---------------------------------------------------------------------------- plumbing
-def _exit(code: int) -> NoReturn:
-    raise typer.Exit(code)
-
-
 def _config(override: Path | None, *, required: bool) -> Config | None:
     """The workspace config; ``None`` when it is optional, not named explicitly and absent."""
-    from catalog.config import DEFAULT_CONFIG
-    from cli.main import _config as load
-    from cli.main import _state
-
-    path = override or _state.config_path
-    explicit = override is not None or _state.config_path != Path(DEFAULT_CONFIG)
-    if not required and not explicit and not path.exists():
+    if not required and not config_named_explicitly(override) and not config_path(override).exists():
         return None
-    return load(path)
+    return load_config_or_exit(override)
 
 
 def _datasets(config: Config, report: ScanReport) -> tuple[Dataset, ...]:
@@ -92,15 +86,6 @@ def _datasets(config: Config, report: ScanReport) -> tuple[Dataset, ...]:
     with out.DelayedProgress() as progress:
         scanned = scan_sources(config, report, progress=progress)
     return merge_curations(scanned, config.datasets, report)
-
-
-def _finish(report: ScanReport, *, strict: bool) -> int:
-    out.print_problems(report.problems)
-    return 1 if strict and report.errors else 0
-
-
-def _print_json(document: Any) -> None:
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
 def _plain(text: str) -> None:
@@ -114,17 +99,17 @@ def _load_schema(path: Path) -> dict[str, dict[str, Any]]:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         out.fail(f"{path}: no such schema file")
-        _exit(2)
+        exit_with(2)
     except (OSError, UnicodeDecodeError) as exc:
         out.fail(f"{path}: cannot read ({exc})")
-        _exit(2)
+        exit_with(2)
     except json.JSONDecodeError as exc:
         out.fail(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}")
-        _exit(2)
+        exit_with(2)
     if not isinstance(document, dict) or not all(
             isinstance(k, str) and isinstance(v, dict) for k, v in document.items()):
         out.fail(f'{path}: expected {{"table": {{"column": "type"}}}}')
-        _exit(2)
+        exit_with(2)
     return document
 
 
@@ -183,7 +168,7 @@ def parse(
     cfg = _config(config, required=not files)
     if cfg is not None and not files and not cfg.lineage.paths:
         out.fail(f"{cfg.path}: lineage.paths is empty; name files to parse or add lineage.paths")
-        _exit(2)
+        exit_with(2)
     extra = _load_schema(schema) if schema is not None else None
     datasets = _datasets(cfg, report) if cfg is not None and not no_catalog else ()
     options = parse_options(cfg, datasets, dialect=dialect, default_db=default_db,
@@ -197,7 +182,7 @@ def parse(
     records: list[LineageRecord] = records_from_files(sources, options=options, report=report, jobs=jobs,
                                                       resolve=not keep_temporaries, dbt_sources=dbt_sources)
     if format is ParseFormat.json:
-        _print_json({"statements": [r.to_dict() for r in records]})
+        print_json({"statements": [r.to_dict() for r in records]})
     elif format is ParseFormat.openlineage:
         from lineage.export import openlineage_events
 
@@ -211,7 +196,7 @@ def parse(
     failed = sum(1 for r in records if r.lineage.confidence == "failed")
     out.stderr.print(f"{_plural(len(records), 'statement')} in {_plural(len(sources), 'file')}; "
                      f"{failed} could not be analysed", markup=False, highlight=False)
-    _exit(_finish(report, strict=strict))
+    exit_with(finish_report(report, strict=strict))
 
 
 def _named_files(names: list[str], report: ScanReport) -> tuple[list[Any], dict[tuple[str, str], str]]:
@@ -238,7 +223,7 @@ def _named_files(names: list[str], report: ScanReport) -> tuple[list[Any], dict[
             order += [Path(p) for p in sorted(glob.glob(name, recursive=True)) if Path(p).is_file()]
         else:
             out.fail(f"{name}: no such file")
-            _exit(2)
+            exit_with(2)
     paths = list(dict.fromkeys(p for p in order if isinstance(p, Path)))
     read, dbt_sources = read_files(paths, base_dir=Path.cwd(), report=report, shown=str)
     by_name = {f.shown: f for f in read}
@@ -292,7 +277,7 @@ def _resolve(graph: LineageGraph, matcher: DatasetMatcher, name: str, report: Sc
     hints = graph.suggestions(name) or graph.suggestions(matcher.node_name(name))
     hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
     out.fail(f"no table or column named {name!r} in the lineage{hint}")
-    _exit(2)
+    exit_with(2)
 
 
 @lineage_app.command()
@@ -337,10 +322,10 @@ def show(
             query = {"both": graph.neighbourhood, "upstream": graph.upstream, "downstream": graph.downstream}
             view = query[direction](ref.key, depth=depth, level=level)
         if format is ShowFormat.json:
-            _print_json(view_to_dict(view))
+            print_json(view_to_dict(view))
         else:
             sys.stdout.write(view_to_mermaid(view) if format is ShowFormat.mermaid else view_to_dot(view))
-    _exit(_finish(report, strict=strict))
+    exit_with(finish_report(report, strict=strict))
 
 
 def _show_tree(graph: LineageGraph, ref: NodeRef | None, *, direction: str, depth: int | None,
@@ -432,7 +417,7 @@ def impact(
     ref = _resolve(graph, matcher, name, report)
     entries = graph.impact(ref.key, depth=depth)
     if format is ImpactFormat.json:
-        _print_json({"node": ref.key, "level": ref.level, "impacted": [e.to_dict() for e in entries]})
+        print_json({"node": ref.key, "level": ref.level, "impacted": [e.to_dict() for e in entries]})
     elif not entries:
         _plain(f"nothing downstream reads {ref.key}")
     else:
@@ -444,4 +429,4 @@ def impact(
             _plain(f"\n{entry.name}  ({entry.level}, {entry.depth} {hops}{maybe})")
             for step, hop in enumerate(entry.via):
                 _plain(f"    {entry.path[step]} -> {entry.path[step + 1]}  {_describe(hop)}")
-    _exit(_finish(report, strict=strict))
+    exit_with(finish_report(report, strict=strict))

@@ -11,15 +11,27 @@ from __future__ import annotations
 import json
 import os
 import sys
-from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Callable, NoReturn, Optional
+from typing import Annotated, Any, Callable, Optional
 
 import typer
 
-from catalog.config import DEFAULT_CONFIG, Config, ConfigError, load_config
+from catalog.config import DEFAULT_CONFIG, Config
 from catalog.report import ScanReport
 from cli import console as out
+from cli.common import (
+    ConfigOption,
+    FormatOption,
+    OutputFormat,
+    StrictOption,
+    exit_with,
+    finish_report,
+    load_config_or_exit,
+    print_json,
+    shown,
+    state,
+    today,
+)
 
 app = typer.Typer(
     name="lakemap",
@@ -31,27 +43,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
-ConfigOption = Annotated[
-    Optional[Path],
-    typer.Option("--config", "-c", help="catalog.yaml to use (default: the one given before the command, "
-                                        "else ./catalog.yaml).", show_default=False),
-]
-FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format: text or json.")]
-StrictOption = Annotated[bool, typer.Option("--strict", help="Exit 1 when any source reported an error.")]
-
-
-class _State:
-    config_path: Path = Path(DEFAULT_CONFIG)
-
-
-_state = _State()
 
 
 @app.callback()
@@ -66,22 +57,7 @@ def _root(
 
         out.stdout.print(f"lakemap {dist_version('lakemap')}")
         raise typer.Exit(0)
-    _state.config_path = config
-
-
-# -- shared plumbing ---------------------------------------------------------------------
-
-def _exit(code: int) -> NoReturn:
-    raise typer.Exit(code)
-
-
-def _config(override: Path | None) -> Config:
-    try:
-        return load_config(override or _state.config_path)
-    except ConfigError as exc:
-        for line in exc.problems:
-            out.stderr.print(line, markup=False, highlight=False)
-        _exit(2)
+    state.config_path = config
 
 
 def _load(config: Config, *, use_cache: bool = True, workers: int | None = None, lineage: bool = True):
@@ -93,34 +69,6 @@ def _load(config: Config, *, use_cache: bool = True, workers: int | None = None,
         catalog = load_catalog(config, report, progress=progress, use_cache=use_cache, workers=workers,
                                lineage=lineage)
     return catalog, report
-
-
-def _finish_report(report: ScanReport, *, strict: bool) -> int:
-    """Print problems; the exit code they imply (1 under --strict when there are errors)."""
-    out.print_problems(report.problems)
-    return 1 if strict and report.errors else 0
-
-
-def _print_json(document: Any) -> None:
-    sys.stdout.write(json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False, default=str) + "\n")
-
-
-def _today() -> str:
-    """Today's date for ``Last Updated``; ``SOURCE_DATE_EPOCH`` pins it for reproducible builds."""
-    import datetime as dt
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date().isoformat()
-    return dt.date.today().isoformat()
-
-
-def _shown(path: Path) -> str:
-    """A path as the user would write it: relative to the working folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 # -- commands ----------------------------------------------------------------------------
@@ -136,7 +84,7 @@ def init(
 
     if path.exists() and not force:
         out.fail(f"{path} already exists; use --force to overwrite it")
-        _exit(2)
+        exit_with(2)
     atomic_write_text(path, STARTER_CONFIG)
     out.stderr.print(f"wrote {path}; edit its sources, then run `lakemap docs`", markup=False)
 
@@ -155,7 +103,7 @@ def demo(
         summary = generate(directory, scale=scale, seed=seed, force=force)
     except DemoError as exc:
         out.fail(str(exc))
-        _exit(2)
+        exit_with(2)
     out.stderr.print(
         f"wrote demo workspace {directory} ({len(summary.files)} files, {summary.total_bytes / 1e6:.1f} MB, "
         f"{len(summary.datasets)} datasets)\nnext: lakemap --config {directory / 'catalog.yaml'} docs",
@@ -179,19 +127,19 @@ def scan(
     from catalog.snapshot import catalog_to_dict
     from cli.views import scan_table
 
-    cfg = _config(config)
+    cfg = load_config_or_exit(config)
     catalog, report = _load(cfg, use_cache=not no_cache, workers=workers, lineage=False)
     document = catalog_to_dict(catalog.datasets, problems=[p.to_dict() for p in report.problems])
     if output is not None:
         atomic_write_text(output, json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n")
     if format is OutputFormat.json:
-        _print_json(document | {"report": {k: v for k, v in report.to_dict().items() if k != "problems"}})
+        print_json(document | {"report": {k: v for k, v in report.to_dict().items() if k != "problems"}})
     else:
         out.stdout.print(scan_table(catalog.datasets))
         out.stdout.print(
             f"{len(catalog.datasets)} datasets; {report.files_scanned} files read, {report.files_cached} from "
             f"cache; {len(report.errors)} errors, {len(report.warnings)} warnings", markup=False, highlight=False)
-    _exit(_finish_report(report, strict=strict))
+    exit_with(finish_report(report, strict=strict))
 
 
 @app.command()
@@ -209,37 +157,37 @@ def docs(
     from catalog.fsutil import atomic_write_text
     from catalog.render.document import MarkerError, render_document, unified_diff
 
-    cfg = _config(config)
+    cfg = load_config_or_exit(config)
     target = output or cfg.output
     catalog, report = _load(cfg)
-    code = _finish_report(report, strict=strict)
+    code = finish_report(report, strict=strict)
     existing = _read_existing(target)
     try:
-        document = render_document(catalog, today=_today(), existing=existing, force=force)
+        document = render_document(catalog, today=today(), existing=existing, force=force)
     except MarkerError as exc:
-        out.fail(f"{_shown(target)}: {exc}")
-        _exit(2)
+        out.fail(f"{shown(target)}: {exc}")
+        exit_with(2)
     if stdout:
         sys.stdout.write(document)
-        _exit(code)
+        exit_with(code)
     if check:
         if existing == document:
-            out.stderr.print(f"{_shown(target)} is up to date", markup=False, highlight=False)
-            _exit(code)
+            out.stderr.print(f"{shown(target)} is up to date", markup=False, highlight=False)
+            exit_with(code)
         if existing is None:
-            out.fail(f"{_shown(target)} does not exist; run `lakemap docs` to create it")
+            out.fail(f"{shown(target)} does not exist; run `lakemap docs` to create it")
         else:
-            sys.stdout.write(unified_diff(existing, document, _shown(target)))
-            out.fail(f"{_shown(target)} is stale; run `lakemap docs` to update it")
-        _exit(1)
+            sys.stdout.write(unified_diff(existing, document, shown(target)))
+            out.fail(f"{shown(target)} is stale; run `lakemap docs` to update it")
+        exit_with(1)
     if existing == document:
-        out.stderr.print(f"{_shown(target)} unchanged ({len(catalog.datasets)} datasets)", markup=False,
+        out.stderr.print(f"{shown(target)} unchanged ({len(catalog.datasets)} datasets)", markup=False,
                          highlight=False)
     else:
         atomic_write_text(target, document)
-        out.stderr.print(f"wrote {_shown(target)} ({len(catalog.datasets)} datasets)", markup=False,
+        out.stderr.print(f"wrote {shown(target)} ({len(catalog.datasets)} datasets)", markup=False,
                          highlight=False)
-    _exit(code)
+    exit_with(code)
 
 
 def _read_existing(path: Path) -> str | None:
@@ -249,8 +197,8 @@ def _read_existing(path: Path) -> str | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
-        out.fail(f"cannot read {_shown(path)}: {exc}")
-        _exit(2)
+        out.fail(f"cannot read {shown(path)}: {exc}")
+        exit_with(2)
 
 
 @app.command()
@@ -267,25 +215,25 @@ def diff(
         baseline = datasets_from_dict(json.loads(against.read_text(encoding="utf-8")))
     except FileNotFoundError:
         out.fail(f"{against}: no such snapshot; write one with `lakemap scan --output {against}`")
-        _exit(2)
+        exit_with(2)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         out.fail(f"{against}: not valid JSON ({exc})")
-        _exit(2)
+        exit_with(2)
     except SnapshotError as exc:
         out.fail(f"{against}: {exc}")
-        _exit(2)
-    cfg = _config(config)
+        exit_with(2)
+    cfg = load_config_or_exit(config)
     catalog, report = _load(cfg, lineage=False)
     changes = diff_datasets(baseline, catalog.datasets)
     if format is OutputFormat.json:
-        _print_json(changes.to_dict())
+        print_json(changes.to_dict())
     elif changes.changed:
         for line in changes.lines():
             out.stdout.print(line, markup=False, highlight=False)
     else:
         out.stderr.print(f"no schema changes against {against}", markup=False, highlight=False)
-    code = _finish_report(report, strict=strict)
-    _exit(1 if changes.changed else code)
+    code = finish_report(report, strict=strict)
+    exit_with(1 if changes.changed else code)
 
 
 @app.command()
@@ -300,18 +248,18 @@ def coverage(
     from catalog.coverage import compute_coverage
     from cli.views import coverage_view
 
-    cfg = _config(config)
+    cfg = load_config_or_exit(config)
     catalog, report = _load(cfg, lineage=False)
     result = compute_coverage(catalog.datasets)
     if format is OutputFormat.json:
-        _print_json(result.to_dict() | {"fail_under": fail_under})
+        print_json(result.to_dict() | {"fail_under": fail_under})
     else:
         out.stdout.print(coverage_view(result))
-    code = _finish_report(report, strict=strict)
+    code = finish_report(report, strict=strict)
     if fail_under is not None and result.percent < fail_under:
         out.fail(f"coverage {result.percent:.1f}% is below --fail-under {fail_under:g}%")
-        _exit(1)
-    _exit(code)
+        exit_with(1)
+    exit_with(code)
 
 
 from cli.lineage_cmd import lineage_app  # noqa: E402 - registered after the commands above, listed after them

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,25 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from catalog.demo import generate
 from cli.main import app
 
 runner = CliRunner()
 
 
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("demo") / "shop"
-    generate(target)
-    return target
-
-
-@pytest.fixture
-def shop(demo_template: Path, tmp_path: Path) -> Path:
-    """A private copy of the demo workspace for tests that change it."""
-    target = tmp_path / "shop"
-    shutil.copytree(demo_template, target)
-    return target
 
 
 def _lakemap(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,25 +11,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from catalog.demo import generate
 from cli.main import app
 
 runner = CliRunner()
 CONTRACT_KEYS = ["file", "line", "kind", "target", "sources", "columns", "confidence", "error"]
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("lineage-cli") / "shop"
-    generate(target)
-    return target
-
-
-@pytest.fixture
-def shop(demo_template: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "shop"
-    shutil.copytree(demo_template, target)
-    return target
 
 
 def _invoke(*args: str, input: str | None = None):
